@@ -1,0 +1,1 @@
+"""SmartPOST platform components: one ``pulumi.ComponentResource`` per file."""
