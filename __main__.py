@@ -5,6 +5,7 @@ provider explicitly.
 
 import pulumi
 
+from components.alerting import AlertTopic, AlertTopicArgs
 from components.kms import KmsKey, KmsKeyArgs, logs_service
 from components.logs import LogSettings
 from components.network import Network, NetworkArgs
@@ -36,6 +37,23 @@ network = Network(
     NetworkArgs(config=config.network, region=providers.region, logs=log_settings, name_prefix=name_prefix),
     opts=env(),
 )
+
+# -- operators' alert topic: EventBridge rules and alarms of every tier publish here ------------
+alerts = AlertTopic(
+    "alerts",
+    AlertTopicArgs(account_id=providers.environment_account_id, name_prefix=name_prefix, protect=config.is_production),
+    opts=env(),
+)
+
+# -- data tier (issue: data tier) ---------------------------------------------------------------
+
+# -- services tier (issue: services tier) -------------------------------------------------------
+
+# -- notification delivery (issue: notification delivery) ---------------------------------------
+
+# -- Admin Panel front end (issue: front end) ---------------------------------------------------
+
+# -- audit logging, security services, alarms, observability (issue: audit logging and operations)
 
 pulumi.export("environment", config.environment)
 pulumi.export("vpcId", network.vpc_id)

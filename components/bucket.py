@@ -1,0 +1,200 @@
+"""A private S3 bucket, secure by default (CDK's ``Bucket`` with the defaults it should have had):
+full public access block, SSE (KMS with a customer key, or SSE-S3 where the writing service allows
+nothing else), versioning, bucket-owner-enforced ownership, a TLS-only bucket policy, optional
+expiry and Object Lock. Access is granted with ``grant_*`` methods, never hand-written JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components import grants
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectLock:
+    mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+    days: int = 365
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecureBucketArgs:
+    # "kms" needs kms_key_arn. "s3" (SSE-S3) only where the writer supports nothing else (ALB access logs).
+    encryption: Literal["kms", "s3"] = "kms"
+    kms_key_arn: pulumi.Input[str] | None = None
+    versioning: bool = True
+    expire_after_days: int | None = None  # log buckets: 90 (CloudTrail's: 365)
+    object_lock: ObjectLock | None = None
+    # Extra bucket policy statements (service principals, cross-account writers). The TLS-only deny is always added.
+    policy_statements: Sequence[Mapping[str, Any]] = ()
+    # "BucketOwnerEnforced" (ACLs off) unless a log writer needs ACLs (CloudFront standard logs).
+    object_ownership: Literal["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"] = "BucketOwnerEnforced"
+    force_destroy: bool = False
+    protect: bool = False
+    region: str | None = None  # pulumi-aws v7 per-resource region; None = the provider's
+
+
+class SecureBucket(pulumi.ComponentResource):
+    bucket: aws.s3.Bucket
+    name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    kms_key_arn: pulumi.Input[str] | None
+    policy: aws.s3.BucketPolicy
+
+    def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("smartpost:storage:SecureBucket", name, None, opts)
+        if args.encryption == "kms" and args.kms_key_arn is None:
+            raise pulumi.RunError(f"SecureBucket {name}: encryption='kms' needs kms_key_arn")
+        if args.object_lock and not args.versioning:
+            raise pulumi.RunError(f"SecureBucket {name}: Object Lock needs versioning")
+        child = pulumi.ResourceOptions(parent=self)
+        region = {"region": args.region} if args.region else {}
+        self.kms_key_arn = args.kms_key_arn
+
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            force_destroy=args.force_destroy,
+            object_lock_enabled=True if args.object_lock else None,
+            **region,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        self.name = self.bucket.bucket
+        self.arn = self.bucket.arn
+        public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=self.bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            **region,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=self.bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=args.object_ownership),
+            **region,
+            opts=child,
+        )
+        sse = (
+            aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn
+            )
+            if args.encryption == "kms"
+            else aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                sse_algorithm="AES256"
+            )
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=self.bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=sse, bucket_key_enabled=args.encryption == "kms"
+                )
+            ],
+            **region,
+            opts=child,
+        )
+        if args.versioning:
+            aws.s3.BucketVersioning(
+                f"{name}-versioning",
+                bucket=self.bucket.id,
+                versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+                **region,
+                opts=child,
+            )
+        if args.expire_after_days is not None:
+            aws.s3.BucketLifecycleConfiguration(
+                f"{name}-lifecycle",
+                bucket=self.bucket.id,
+                rules=[
+                    aws.s3.BucketLifecycleConfigurationRuleArgs(
+                        id=f"expire-after-{args.expire_after_days}-days",
+                        status="Enabled",
+                        filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                        expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expire_after_days),
+                        noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                            noncurrent_days=args.expire_after_days
+                        ),
+                        abort_incomplete_multipart_upload=(
+                            aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                                days_after_initiation=7
+                            )
+                        ),
+                    )
+                ],
+                **region,
+                opts=child,
+            )
+        if args.object_lock:
+            aws.s3.BucketObjectLockConfiguration(
+                f"{name}-object-lock",
+                bucket=self.bucket.id,
+                rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                    default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                        mode=args.object_lock.mode, days=args.object_lock.days
+                    )
+                ),
+                **region,
+                opts=child,
+            )
+
+        self._statements: list[Mapping[str, Any]] = [self._deny_insecure_transport(), *args.policy_statements]
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=self.bucket.id,
+            policy=grants.policy_document(*self._statements),
+            **region,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access_block]),
+        )
+        self.register_outputs({"name": self.name, "arn": self.arn})
+
+    def _deny_insecure_transport(self) -> dict[str, Any]:
+        return grants.statement(
+            ("s3:*",),
+            [self.bucket.arn, pulumi.Output.concat(self.bucket.arn, "/*")],
+            effect="Deny",
+            sid="DenyInsecureTransport",
+            principals={"AWS": "*"},
+            conditions={"Bool": {"aws:SecureTransport": "false"}},
+        )
+
+    # -- grants (same-account IAM; the bucket's key comes along) ------------------------------
+    def objects_arn(self, prefix: str = "*") -> pulumi.Output[str]:
+        return pulumi.Output.concat(self.bucket.arn, "/", prefix)
+
+    def _grant(
+        self,
+        name: str,
+        role: aws.iam.Role,
+        actions: Sequence[str],
+        kms_actions: Sequence[str],
+        parent: pulumi.Resource,
+        prefix: str,
+    ) -> aws.iam.RolePolicy:
+        statements = [grants.statement(actions, [self.bucket.arn, self.objects_arn(prefix)])]
+        if self.kms_key_arn is not None:
+            statements.append(grants.statement(kms_actions, self.kms_key_arn))
+        return grants.grant(name, role, statements, parent=parent)
+
+    def grant_read(
+        self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*"
+    ) -> aws.iam.RolePolicy:
+        return self._grant(name, role, grants.S3_READ, grants.KMS_DECRYPT, parent, prefix)
+
+    def grant_write(
+        self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*"
+    ) -> aws.iam.RolePolicy:
+        return self._grant(name, role, grants.S3_WRITE, grants.KMS_ENCRYPT, parent, prefix)
+
+    def grant_read_write(
+        self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*"
+    ) -> aws.iam.RolePolicy:
+        return self._grant(name, role, (*grants.S3_READ, *grants.S3_WRITE), grants.KMS_ENCRYPT_DECRYPT, parent, prefix)
