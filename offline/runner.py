@@ -31,10 +31,11 @@ SECRET_PLACEHOLDER = "offline-placeholder"
 class ProgramError(Exception):
     """The program (or its config) failed; ``message`` is what the user should read."""
 
-    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+    def __init__(self, message: str, cause: BaseException | None = None, registered: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.cause = cause
+        self.registered = registered  # resources registered before the failure
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,9 @@ def run_program(
     try:
         _sync_await(run_pulumi_func(execute))
     except pulumi.RunError as err:
-        raise ProgramError(str(err), err) from err
+        raise ProgramError(str(err), err, len(monitor.recorded)) from err
     except ProgramError:
         raise
-    except Exception as err:  # a program bug: keep the cause for --debug, show one line
-        raise ProgramError(f"{type(err).__name__}: {err}", err) from err
+    except Exception as err:  # a program bug: keep the cause, show one line
+        raise ProgramError(f"{type(err).__name__}: {err}", err, len(monitor.recorded)) from err
     return StackRecording(stack=stack, resources=list(monitor.recorded), outputs=exports)
