@@ -5,7 +5,8 @@ matching public control IDs (../shared CONTROLS.md), and config with defaults th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +14,14 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyComplianceFramework,
     PolicyConfigSchema,
+    PolicyResource,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UnknownValueError
 
 DOCS = "https://docs.aws.amazon.com/securityhub/latest/userguide/"
 FSBP = "AWS Foundational Security Best Practices"
@@ -34,9 +37,10 @@ class Control:
     security_hub: str | None = None  # e.g. "S3.8"
     checkov: str | None = None  # e.g. "CKV_AWS_53"
     cdk_nag: str | None = None  # e.g. "AwsSolutions-S2"
+    seed: str | None = None  # the seed section for SmartPOST's own rules with no public control, e.g. "6.3"
 
     def tags(self) -> list[str]:
-        tags = []
+        tags = [f"seed:{self.seed}"] if self.seed else []
         if self.security_hub:
             tags.append(f"securityhub:{self.security_hub}")
         if self.checkov:
@@ -47,6 +51,8 @@ class Control:
 
     def url(self) -> str:
         if not self.security_hub:
+            if self.checkov:
+                return "https://www.checkov.io/5.Policy%20Index/terraform.html"
             return "https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html"
         service = self.security_hub.split(".")[0].lower()
         return f"{DOCS}{service}-controls.html#{service}-{self.security_hub.split('.')[1]}"
@@ -68,6 +74,20 @@ def _common(control: Control) -> dict[str, Any]:
     }
 
 
+def _tolerating_unknowns(
+    validate: Callable[[Any, Callable[..., None]], None],
+) -> Callable[[Any, Callable[..., None]], None]:
+    """A value not known during preview is no violation: stop checking quietly (the SDK would emit an
+    advisory diagnostic). Stack policies should also use ``each()`` so one unknown skips one resource only."""
+
+    def run(args: Any, report: Callable[..., None]) -> None:
+        with suppress(UnknownValueError):
+            validate(args, report)
+
+    run.__doc__ = validate.__doc__
+    return run
+
+
 def resource_policy(
     *,
     name: str,
@@ -83,7 +103,7 @@ def resource_policy(
     return ResourceValidationPolicy(
         name=name,
         description=description,
-        validate=validate,
+        validate=_tolerating_unknowns(validate),
         enforcement_level=enforcement_level,
         severity=severity,
         remediation_steps=remediation,
@@ -106,7 +126,7 @@ def stack_policy(
     return StackValidationPolicy(
         name=name,
         description=description,
-        validate=validate,
+        validate=_tolerating_unknowns(validate),
         enforcement_level=enforcement_level,
         severity=severity,
         remediation_steps=remediation,
@@ -155,4 +175,112 @@ def as_list(value: Any) -> list[Any]:
     value = decoded(value)
     if value is None:
         return []
-    return list(value) if isinstance(value, list | tuple) else [value]
+    # The SDK hands lists over as read-only Sequence proxies, not lists.
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return list(value)
+    return [value]
+
+
+def get(props: Any, *path: str | int, default: Any = None) -> Any:
+    """props[a][b]... with JSON strings decoded on the way; ``default`` where a step is missing.
+    An unknown value raises UnknownValueError (the policy then stays silent)."""
+    value = props
+    for key in path:
+        value = decoded(value)
+        if isinstance(key, int):
+            if not isinstance(value, Sequence) or isinstance(value, str) or len(value) <= key:
+                return default
+            value = value[key]
+        else:
+            if not isinstance(value, Mapping) or key not in value:
+                return default
+            value = value[key]
+        if value is None:
+            return default
+    return value
+
+
+def truthy(value: Any) -> bool:
+    """Booleans may arrive as strings ("true") from providers and JSON documents."""
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def each(args: StackValidationArgs, *types: str) -> Iterator[PolicyResource]:
+    """The stack's resources of these types (all if none given). Use as
+    ``for r in each(args, T): with known(): ...`` so one unknown value skips one resource only."""
+    for resource in args.resources:
+        if not types or resource.resource_type in types:
+            yield resource
+
+
+def known() -> suppress:
+    return suppress(UnknownValueError)
+
+
+def identifiers(resource: PolicyResource) -> set[str]:
+    """Values other resources use to point at this one (ID-like outputs)."""
+    ids: set[str] = set()
+    for key in ("id", "arn", "bucket", "name", "keyId", "bucketDomainName", "bucketRegionalDomainName"):
+        with known():
+            value = resource.props.get(key)
+            if isinstance(value, str) and value:
+                ids.add(value)
+    return ids
+
+
+def _strip(value: str) -> str:
+    return value[:-2] if value.endswith(":*") else value
+
+
+def references(resource: PolicyResource, prop: str, targets: Iterable[PolicyResource]) -> list[PolicyResource]:
+    """The targets that ``resource.<prop>`` points at: by the engine's property dependencies (exact, also
+    during preview) or by value (an ID/ARN/name the target exposes)."""
+    targets = list(targets)
+    by_dependency = {r.urn for r in (resource.property_dependencies or {}).get(prop, [])}
+    values: set[str] = set()
+    with known():
+        raw = resource.props.get(prop)
+        values = {_strip(v) for v in _strings(raw)}
+    return [t for t in targets if t.urn in by_dependency or (values and values & identifiers(t))]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    value = decoded(value)
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, Sequence):
+        for v in value:
+            yield from _strings(v)
+
+
+def protected(resource: Any) -> bool:
+    opts = getattr(resource, "opts", None)
+    return bool(getattr(opts, "protect", False))
+
+
+def region_of(resource: Any) -> str:
+    """The region a resource lands in: its pulumi-aws v7 ``region`` input, else its provider's."""
+    with known():
+        region = resource.props.get("region")
+        if isinstance(region, str) and region:
+            return region
+    provider = getattr(resource, "provider", None)
+    if provider is not None:
+        with known():
+            region = decoded(provider.props.get("region"))
+            if isinstance(region, str):
+                return region
+    return ""
+
+
+def statements(document: Any) -> list[Mapping[str, Any]]:
+    """The statements of an IAM/resource policy document (a JSON string or a mapping)."""
+    document = decoded(document)
+    if not isinstance(document, Mapping):
+        return []
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]
