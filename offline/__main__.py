@@ -1,10 +1,11 @@
-"""Entry point: `python -m offline preview --stack dev` (see offline/preview.py)."""
+"""Entry point: `python -m offline preview --stack dev` (see offline/preview.py); also `diagram`
+(offline/diagram.py) and `ci` (offline/ci.py)."""
 
 import sys
 
-from offline import preview
+from offline import ci, diagram, preview
 
-COMMANDS = {"preview": preview.main}
+COMMANDS = {"preview": preview.main, "diagram": diagram.main, "ci": ci.main}
 
 
 def main() -> int:
