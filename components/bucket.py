@@ -6,7 +6,7 @@ expiry and Object Lock. Access is granted with ``grant_*`` methods, never hand-w
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,10 +32,14 @@ class SecureBucketArgs:
     object_lock: ObjectLock | None = None
     # Extra bucket policy statements (service principals, cross-account writers). The TLS-only deny is always added.
     policy_statements: Sequence[Mapping[str, Any]] = ()
+    # Statements that name the bucket itself (service writers): called with the bucket's ARN.
+    policy_statements_for: Callable[[pulumi.Output[str]], Sequence[Mapping[str, Any]]] | None = None
     # "BucketOwnerEnforced" (ACLs off) unless a log writer needs ACLs (CloudFront standard logs).
     object_ownership: Literal["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"] = "BucketOwnerEnforced"
     force_destroy: bool = False
     protect: bool = False
+    # A fixed physical name, only where something outside the program must know it (the Pulumi state bucket).
+    bucket_name: str | None = None
     region: str | None = None  # pulumi-aws v7 per-resource region; None = the provider's
 
 
@@ -53,14 +57,14 @@ class SecureBucket(pulumi.ComponentResource):
         if args.object_lock and not args.versioning:
             raise pulumi.RunError(f"SecureBucket {name}: Object Lock needs versioning")
         child = pulumi.ResourceOptions(parent=self)
-        region = {"region": args.region} if args.region else {}
         self.kms_key_arn = args.kms_key_arn
 
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
+            bucket=args.bucket_name,
             force_destroy=args.force_destroy,
             object_lock_enabled=True if args.object_lock else None,
-            **region,
+            region=args.region,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.name = self.bucket.bucket
@@ -72,14 +76,14 @@ class SecureBucket(pulumi.ComponentResource):
             block_public_policy=True,
             ignore_public_acls=True,
             restrict_public_buckets=True,
-            **region,
+            region=args.region,
             opts=child,
         )
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
             bucket=self.bucket.id,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=args.object_ownership),
-            **region,
+            region=args.region,
             opts=child,
         )
         sse = (
@@ -99,7 +103,7 @@ class SecureBucket(pulumi.ComponentResource):
                     apply_server_side_encryption_by_default=sse, bucket_key_enabled=args.encryption == "kms"
                 )
             ],
-            **region,
+            region=args.region,
             opts=child,
         )
         if args.versioning:
@@ -107,7 +111,7 @@ class SecureBucket(pulumi.ComponentResource):
                 f"{name}-versioning",
                 bucket=self.bucket.id,
                 versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-                **region,
+                region=args.region,
                 opts=child,
             )
         if args.expire_after_days is not None:
@@ -130,7 +134,7 @@ class SecureBucket(pulumi.ComponentResource):
                         ),
                     )
                 ],
-                **region,
+                region=args.region,
                 opts=child,
             )
         if args.object_lock:
@@ -142,16 +146,18 @@ class SecureBucket(pulumi.ComponentResource):
                         mode=args.object_lock.mode, days=args.object_lock.days
                     )
                 ),
-                **region,
+                region=args.region,
                 opts=child,
             )
 
         self._statements: list[Mapping[str, Any]] = [self._deny_insecure_transport(), *args.policy_statements]
+        if args.policy_statements_for is not None:
+            self._statements.extend(args.policy_statements_for(self.bucket.arn))
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=self.bucket.id,
             policy=grants.policy_document(*self._statements),
-            **region,
+            region=args.region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access_block]),
         )
         self.register_outputs({"name": self.name, "arn": self.arn})

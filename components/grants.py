@@ -33,6 +33,7 @@ LAMBDA_INVOKE = ("lambda:InvokeFunction",)
 RDS_CONNECT = ("rds-db:connect",)
 SNS_PUBLISH = ("sns:Publish",)
 SQS_SEND = ("sqs:SendMessage",)
+EVENTS_PUT = ("events:PutEvents",)  # EventBridge cross-region forwarding to an event bus
 LOGS_WRITE = ("logs:CreateLogStream", "logs:PutLogEvents")
 LOGS_DELIVERY = (
     "logs:CreateLogDelivery",
@@ -55,6 +56,82 @@ ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ec
 ECR_AUTH = ("ecr:GetAuthorizationToken",)  # has no resource-level scoping in IAM
 PINPOINT_SEND = ("mobiletargeting:SendMessages",)
 STATES_START = ("states:StartExecution",)
+# -- delivery (bootstrap/): the roles CI and Pulumi use in each account ----------------------------
+STS_ASSUME = ("sts:AssumeRole",)
+STS_ASSUME_WEB_IDENTITY = ("sts:AssumeRoleWithWebIdentity",)
+# What PowerUserAccess leaves out and the program needs: roles and policies for its functions and tasks.
+IAM_MANAGE_ROLES = (
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:CreateRole",
+    "iam:CreateServiceLinkedRole",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:DeleteRole",
+    "iam:DeleteRolePolicy",
+    "iam:DeleteServiceLinkedRole",
+    "iam:DetachRolePolicy",
+    "iam:Get*",
+    "iam:List*",
+    "iam:PassRole",
+    "iam:PutRolePolicy",
+    "iam:TagPolicy",
+    "iam:TagRole",
+    "iam:UntagPolicy",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+)
+# Never for a deploy role: long-lived credentials, and rewriting the delivery roles themselves.
+IAM_LONG_LIVED_CREDENTIALS = (
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:CreateUser",
+    "iam:UpdateLoginProfile",
+)
+IAM_ROLE_TAMPERING = (
+    "iam:AttachRolePolicy",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PassRole",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+)
+# Read-only preview roles read configuration, never data: denied on top of ReadOnlyAccess.
+DATA_PLANE_READS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "kms:Decrypt",
+    "lambda:InvokeFunction",
+    "logs:FilterLogEvents",
+    "logs:GetLogEvents",
+    "logs:StartQuery",
+    "rds-db:connect",
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "secretsmanager:GetSecretValue",
+    "sqs:ReceiveMessage",
+    "ssm:GetParameter",
+    "ssm:GetParameterHistory",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+)
+IDENTITY_CENTER_MANAGE = (
+    "identitystore:Describe*",
+    "identitystore:List*",
+    "organizations:Describe*",
+    "organizations:List*",
+    "sso:*",
+)
+CLOUDFRONT_INVALIDATE = ("cloudfront:CreateInvalidation", "cloudfront:GetInvalidation")
 
 
 def statement(
@@ -87,12 +164,21 @@ def policy_document(*statements: Mapping[str, Any]) -> pulumi.Output[str]:
 
 
 def assume_role_policy(
-    service: str, *, source_account: str | None = None, source_arn: pulumi.Input[str] | None = None
+    service: str,
+    *,
+    source_account: str | None = None,
+    source_arn: pulumi.Input[str] | None = None,
+    external_id: str | None = None,
 ) -> pulumi.Output[str]:
-    """Trust policy for an AWS service, optionally pinned against confused-deputy use."""
+    """Trust policy for an AWS service, optionally pinned against confused-deputy use.
+
+    ``external_id``: services that pass ``sts:ExternalId`` instead (Data Firehose passes the account ID).
+    """
     conditions: dict[str, dict[str, Any]] = {}
     if source_account:
         conditions["StringEquals"] = {"aws:SourceAccount": source_account}
+    if external_id:
+        conditions.setdefault("StringEquals", {})["sts:ExternalId"] = external_id
     if source_arn is not None:
         conditions["ArnLike"] = {"aws:SourceArn": source_arn}
     stmt: dict[str, Any] = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}

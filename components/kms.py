@@ -33,6 +33,7 @@ class KmsKeyArgs:
     extra_statements: Sequence[Mapping[str, Any]] = ()  # e.g. CloudTrail's documented statements
     deletion_window_days: int = 30
     protect: bool = False  # prod: Pulumi refuses to delete the key
+    region: str | None = None  # pulumi-aws v7 per-resource region (CloudFront's WAF logs: us-east-1); None = provider's
 
 
 class KmsKey(pulumi.ComponentResource):
@@ -75,10 +76,15 @@ class KmsKey(pulumi.ComponentResource):
             enable_key_rotation=True,
             deletion_window_in_days=args.deletion_window_days,
             policy=grants.policy_document(*statements),
+            region=args.region,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         aws.kms.Alias(
-            f"{name}-alias", name=args.alias, target_key_id=self.key.key_id, opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-alias",
+            name=args.alias,
+            target_key_id=self.key.key_id,
+            region=args.region,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.arn = self.key.arn
         self.key_id = self.key.key_id

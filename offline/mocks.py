@@ -378,12 +378,21 @@ class SmartpostMocks(pulumi.runtime.Mocks):
             out |= {"arn": arn}
         elif typ == "aws:route53/record:Record":
             out |= {"fqdn": inputs.get("name")}
+        elif typ == "aws:sqs/queue:Queue":
+            out |= {"url": f"https://sqs.{region}.amazonaws.com/{account}/{physical_name}"}
         elif typ == "aws:iam/role:Role":
             out |= {"uniqueId": "AROA" + _digest(seed, length=17).upper()}
+        elif typ == "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":
+            out |= {"chatConfigurationArn": arn}
         return out
 
     # -- invokes ---------------------------------------------------------------------------
-    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # Pulumi's MockMonitor iterates the failures of a (result, failures) tuple: never hand it None.
+        result, failures = self._invoke(args)
+        return result, list(failures or [])
+
+    def _invoke(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         place = self.placement(args.provider, args.args)
         token = args.token
         if token == "aws:index/getCallerIdentity:getCallerIdentity":

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from stack_config.accounts import AccountAccess, AccountsConfig
 from stack_config.base import ConfigModel
@@ -33,6 +33,8 @@ __all__ = [
     "NetworkConfig",
     "StackConfig",
     "StackSecrets",
+    "config_key",
+    "describe_error",
     "load_stack_config",
     "load_stack_secrets",
     "parse_stack_config",
@@ -46,10 +48,10 @@ class StackConfig(ConfigModel):
     accounts: AccountsConfig
     network: NetworkConfig
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
-    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
-    services: ServicesConfig = Field(default_factory=ServicesConfig)
-    notifications: NotificationsConfig = Field(default_factory=NotificationsConfig)
-    frontend: FrontendConfig = Field(default_factory=FrontendConfig)
+    database: DatabaseConfig  # required: each stack states its sizing and retention
+    services: ServicesConfig  # required: the ALB needs its certificate, every stack lists its services
+    notifications: NotificationsConfig  # required: the sender address and the APNs identity are per stack
+    frontend: FrontendConfig  # the panel needs its domain: every stack sets it
     operations: OperationsConfig = Field(default_factory=OperationsConfig)
     tags: dict[str, str] = Field(default_factory=dict)
 
@@ -57,8 +59,23 @@ class StackConfig(ConfigModel):
     def is_production(self) -> bool:
         return self.environment == "prod"
 
+    @model_validator(mode="after")
+    def _services_placement(self) -> StackConfig:
+        problems = self.services.placement_problems(self.accounts.environment.account_id, self.accounts.region)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
-def _config_key(loc: tuple[Any, ...]) -> str:
+    @model_validator(mode="after")
+    def _identity_center_with_management(self) -> StackConfig:
+        if self.accounts.management is not None and self.operations.identity_center is None:
+            raise ValueError(
+                "smartpost:operations.identityCenter is required when smartpost:accounts.management is set"
+            )
+        return self
+
+
+def config_key(loc: tuple[Any, ...]) -> str:
     """('network', 'publicSubnets', 0) -> 'smartpost:network.publicSubnets[0]'."""
     key = f"{PROJECT}:{loc[0]}" if loc else PROJECT
     for part in loc[1:]:
@@ -66,7 +83,7 @@ def _config_key(loc: tuple[Any, ...]) -> str:
     return key
 
 
-def _describe(error: Any) -> str:
+def describe_error(error: Any) -> str:
     kind, msg = error["type"], error["msg"]
     if kind == "missing":
         return "is required but not set"
@@ -99,9 +116,10 @@ def parse_stack_config(raw: dict[str, str]) -> StackConfig:
             problems.append(f"{full_key} is not valid structured config: {err}")
     if not problems:
         try:
-            return StackConfig.model_validate(sections)
+            # Sections may check environment-specific rules (prod minimums) through the context.
+            return StackConfig.model_validate(sections, context={"environment": sections.get("environment")})
         except ValidationError as err:
-            problems.extend(f"{_config_key(e['loc'])} {_describe(e)}" for e in err.errors())
+            problems.extend(f"{config_key(e['loc'])} {describe_error(e)}" for e in err.errors())
     raise pulumi.RunError("invalid stack config:\n  - " + "\n  - ".join(problems))
 
 
@@ -128,6 +146,9 @@ class StackSecrets:
 
     def keys(self) -> list[str]:
         return list(self._values)
+
+    def as_dict(self) -> dict[str, pulumi.Output[str]]:
+        return dict(self._values)
 
 
 def load_stack_secrets() -> StackSecrets:

@@ -8,4 +8,5 @@ SECRET_KEYS: tuple[str, ...] = (
     "fcmServiceAccountJson",  # Firebase Cloud Messaging service account (Android push)
     "apnsSigningKey",  # Apple Push Notification service token signing key, .p8 contents (iOS push)
     "zendeskApiToken",  # Zendesk support requests
+    "slackWebhookUrl",  # Slack incoming webhook the services post operator messages to
 )

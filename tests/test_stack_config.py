@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pulumi
 import pytest
 
-from offline.runner import ProgramError, run_program
+from offline.runner import ProgramError, read_stack_config, run_program
 from stack_config import parse_stack_config
 from tests.conftest import section, stack_config_with
 
@@ -128,29 +129,21 @@ def test_every_problem_is_reported_at_once() -> None:
         assert key in message, message
 
 
-def test_missing_secret_is_named_when_not_supplied() -> None:
-    from stack_config import load_stack_secrets
-
-    pulumi.runtime.set_all_config({"smartpost:sendgridApiKey": "x"}, [])
-    with pytest.raises(pulumi.RunError) as caught:
-        load_stack_secrets()
-    assert "smartpost:fcmServiceAccountJson" in str(caught.value)
-    assert "smartpost:sendgridApiKey" not in str(caught.value)
-    assert "pulumi config set --secret" in str(caught.value)
+def test_missing_secret_is_named_before_any_resource() -> None:
+    message = config_error(sendgridApiKey=None, zendeskApiToken=None).message
+    assert "smartpost:sendgridApiKey" in message and "smartpost:zendeskApiToken" in message
+    assert "smartpost:fcmServiceAccountJson" not in message
+    assert "pulumi config set --secret" in message
 
 
-def test_parse_accepts_camel_case_and_exposes_snake_case() -> None:
-    raw = {
-        "smartpost:environment": "dev",
-        "smartpost:accounts": '{"environment": {"accountId": "111111111111", "deployRoleArn": '
-        '"arn:aws:iam::111111111111:role/d"}, "logging": {"accountId": "444444444444", '
-        '"deployRoleArn": "arn:aws:iam::444444444444:role/d"}}',
-        "smartpost:network": '{"cidr": "10.0.0.0/16", "availabilityZones": ["a1", "b1", "c1"], '
-        '"publicSubnets": ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"], '
-        '"privateSubnets": ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"], '
-        '"isolatedSubnets": ["10.0.64.0/24", "10.0.65.0/24", "10.0.66.0/24"]}',
-    }
+def test_parse_applies_defaults_for_optional_settings() -> None:
+    raw = dict(read_stack_config("dev").values)
+    raw.pop("smartpost:retention", None)
+    network = section("dev", "network")
+    network.pop("natGateways", None)
+    raw["smartpost:network"] = json.dumps(network)
     config = parse_stack_config(raw)
     assert config.network.nat_gateways == "single"
     assert config.accounts.chatbot_region == "us-east-2"
     assert config.retention.cloudtrail_days == 365 and config.retention.log_days == 90
+    assert config.accounts.region == "ap-northeast-1"
