@@ -70,6 +70,12 @@ def section(stack: str, key: str) -> Any:
     return json.loads(read_stack_config(stack).values[f"smartpost:{key}"])
 
 
-def under(recording: StackRecording, component_urn_fragment: str) -> list[RecordedResource]:
-    """Resources whose URN type chain includes a component type (e.g. 'smartpost:network:Network')."""
-    return [r for r in recording.resources if component_urn_fragment in r.urn.split("::")[2]]
+def descendants(recording: StackRecording, component_type: str) -> list[RecordedResource]:
+    """Every resource below components of ``component_type``, however deep (URNs name only the parent type)."""
+    frontier = {r.urn for r in recording.resources if r.type == component_type}
+    found: list[RecordedResource] = []
+    while frontier:
+        children = [r for r in recording.resources if r.parent in frontier]
+        found.extend(children)
+        frontier = {r.urn for r in children}
+    return found

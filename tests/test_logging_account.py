@@ -11,7 +11,7 @@ import pytest
 
 from offline.mocks import RecordedResource, StackRecording
 from offline.runner import read_stack_config, run_program
-from tests.conftest import stack_config_with
+from tests.conftest import descendants, stack_config_with
 
 LOGGING_ACCOUNT = "444444444444"
 ENV_ACCOUNTS = {"dev": "111111111111", "uat": "222222222222", "prod": "333333333333"}
@@ -20,18 +20,6 @@ BUCKET = "aws:s3/bucket:Bucket"
 POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 TRAIL = "aws:cloudtrail/trail:Trail"
-
-
-def descendants(recording: StackRecording, component_type: str) -> list[RecordedResource]:
-    """Every resource below components of ``component_type``, however deep (URNs name only the parent type)."""
-    roots = {r.urn for r in recording.resources if r.type == component_type}
-    found: list[RecordedResource] = []
-    frontier = set(roots)
-    while frontier:
-        children = [r for r in recording.resources if r.parent in frontier]
-        found.extend(children)
-        frontier = {r.urn for r in children}
-    return found
 
 
 def trail_arn(stack: StackRecording) -> str:

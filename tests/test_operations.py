@@ -10,7 +10,7 @@ import pytest
 
 from offline.mocks import RecordedResource, StackRecording
 from offline.runner import ProgramError, run_program
-from tests.conftest import section, stack_config_with
+from tests.conftest import descendants, section, stack_config_with
 
 LOGGING_ACCOUNT = "444444444444"
 MANAGEMENT_ACCOUNT = "555555555555"
@@ -32,18 +32,6 @@ ENV_COMPONENTS = (
     "smartpost:operations:Alarms",
     "smartpost:operations:Observability",
 )
-
-
-def descendants(recording: StackRecording, component_type: str) -> list[RecordedResource]:
-    """Every resource below components of ``component_type``, however deep (URNs name only the parent type)."""
-    roots = {r.urn for r in recording.resources if r.type == component_type}
-    found: list[RecordedResource] = []
-    frontier = set(roots)
-    while frontier:
-        children = [r for r in recording.resources if r.parent in frontier]
-        found.extend(children)
-        frontier = {r.urn for r in children}
-    return found
 
 
 def as_json(value: Any) -> Any:
