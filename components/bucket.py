@@ -22,6 +22,36 @@ class ObjectLock:
     days: int = 365
 
 
+def service_delivery_statements(
+    bucket_arn: pulumi.Output[str],
+    *,
+    service: str,
+    sid: str,
+    key_prefix: str,
+    conditions: Mapping[str, Any],
+    check_actions: Sequence[str] = ("s3:GetBucketAcl",),
+) -> list[dict[str, Any]]:
+    """Bucket-policy statements for an AWS service that delivers logs into ``key_prefix`` (CloudTrail,
+    AWS Config): it may check the bucket's ACL and put objects owned by the bucket owner, under
+    ``conditions`` (an ``aws:SourceArn`` / ``aws:SourceAccount`` StringEquals) and nothing else."""
+    return [
+        grants.statement(
+            check_actions,
+            bucket_arn,
+            sid=f"{sid}Check",
+            principals={"Service": service},
+            conditions={"StringEquals": dict(conditions)},
+        ),
+        grants.statement(
+            ("s3:PutObject",),
+            pulumi.Output.concat(bucket_arn, "/", key_prefix),
+            sid=f"{sid}Write",
+            principals={"Service": service},
+            conditions={"StringEquals": {**conditions, "s3:x-amz-acl": "bucket-owner-full-control"}},
+        ),
+    ]
+
+
 @dataclass(frozen=True, kw_only=True)
 class SecureBucketArgs:
     # "kms" needs kms_key_arn. "s3" (SSE-S3) only where the writer supports nothing else (ALB access logs).

@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 
 from components import grants
-from components.bucket import SecureBucket, SecureBucketArgs
+from components.bucket import SecureBucket, SecureBucketArgs, service_delivery_statements
 from components.kms import KmsKey, KmsKeyArgs, ServiceUse
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
@@ -122,46 +122,25 @@ class LoggingAccount(pulumi.ComponentResource):
         # Bucket policies per AWS "Amazon S3 bucket policy for CloudTrail" and "Permissions for the
         # Amazon S3 bucket for the AWS Config delivery channel": only this trail / this account writes.
         def trail_writes(bucket_arn: pulumi.Output[str]) -> list[dict[str, Any]]:
-            return [
-                grants.statement(
-                    ("s3:GetBucketAcl",),
-                    bucket_arn,
-                    sid="CloudTrailAclCheck",
-                    principals={"Service": CLOUDTRAIL},
-                    conditions=from_trail,
-                ),
-                grants.statement(
-                    ("s3:PutObject",),
-                    pulumi.Output.concat(bucket_arn, f"/AWSLogs/{env_account}/*"),
-                    sid="CloudTrailWrite",
-                    principals={"Service": CLOUDTRAIL},
-                    conditions={
-                        "StringEquals": {**from_trail["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}
-                    },
-                ),
-            ]
+            return service_delivery_statements(
+                bucket_arn,
+                service=CLOUDTRAIL,
+                sid="CloudTrail",
+                key_prefix=f"AWSLogs/{env_account}/*",
+                conditions=from_trail["StringEquals"],
+            )
 
         from_account = {"StringEquals": {"aws:SourceAccount": env_account}}
 
         def config_writes(bucket_arn: pulumi.Output[str]) -> list[dict[str, Any]]:
-            return [
-                grants.statement(
-                    ("s3:GetBucketAcl", "s3:ListBucket"),
-                    bucket_arn,
-                    sid="ConfigBucketCheck",
-                    principals={"Service": CONFIG},
-                    conditions=from_account,
-                ),
-                grants.statement(
-                    ("s3:PutObject",),
-                    pulumi.Output.concat(bucket_arn, f"/AWSLogs/{env_account}/Config/*"),
-                    sid="ConfigDelivery",
-                    principals={"Service": CONFIG},
-                    conditions={
-                        "StringEquals": {**from_account["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}
-                    },
-                ),
-            ]
+            return service_delivery_statements(
+                bucket_arn,
+                service=CONFIG,
+                sid="Config",
+                key_prefix=f"AWSLogs/{env_account}/Config/*",
+                conditions=from_account["StringEquals"],
+                check_actions=("s3:GetBucketAcl", "s3:ListBucket"),
+            )
 
         self.trail_bucket = SecureBucket(
             f"{name}-trail",

@@ -130,7 +130,7 @@ def test_trail_arn_in_the_policies_is_the_trail_that_exists(stack: StackRecordin
 def test_trail_bucket_policy_admits_only_this_trail_writing_under_its_account_prefix(stack: StackRecording) -> None:
     bucket = stack.named(BUCKET, "audit-logs-trail-bucket").outputs["arn"]
     policy = policy_of(stack.named(POLICY, "audit-logs-trail-policy"))
-    acl = statement(policy, "CloudTrailAclCheck")
+    acl = statement(policy, "CloudTrailCheck")
     assert acl["Resource"] == bucket and acl["Action"] == ["s3:GetBucketAcl"]
     assert acl["Condition"] == {"StringEquals": {"aws:SourceArn": trail_arn(stack)}}
     write = statement(policy, "CloudTrailWrite")
@@ -141,18 +141,18 @@ def test_trail_bucket_policy_admits_only_this_trail_writing_under_its_account_pr
         "s3:x-amz-acl": "bucket-owner-full-control",
     }
     allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
-    assert {s["Sid"] for s in allows} == {"CloudTrailAclCheck", "CloudTrailWrite"}
+    assert {s["Sid"] for s in allows} == {"CloudTrailCheck", "CloudTrailWrite"}
 
 
 def test_config_bucket_admits_aws_config_only_for_the_environment_account(stack: StackRecording) -> None:
     bucket = stack.named(BUCKET, "audit-logs-config-bucket").outputs["arn"]
     env_account = ENV_ACCOUNTS[stack.stack]
     policy = policy_of(stack.named(POLICY, "audit-logs-config-policy"))
-    delivery = statement(policy, "ConfigDelivery")
+    delivery = statement(policy, "ConfigWrite")
     assert delivery["Principal"] == {"Service": "config.amazonaws.com"}
     assert delivery["Resource"] == f"{bucket}/AWSLogs/{env_account}/Config/*"
     assert delivery["Condition"]["StringEquals"]["aws:SourceAccount"] == env_account
-    check = statement(policy, "ConfigBucketCheck")
+    check = statement(policy, "ConfigCheck")
     assert check["Condition"] == {"StringEquals": {"aws:SourceAccount": env_account}}
     key_policy = policy_of(stack.named(KEY, "audit-logs-logs-key-key"))
     config_use = statement(key_policy, "ServiceConfig")
