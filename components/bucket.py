@@ -206,31 +206,24 @@ class SecureBucket(pulumi.ComponentResource):
     def objects_arn(self, prefix: str = "*") -> pulumi.Output[str]:
         return pulumi.Output.concat(self.bucket.arn, "/", prefix)
 
-    def _grant(
-        self,
-        name: str,
-        role: aws.iam.Role,
-        actions: Sequence[str],
-        kms_actions: Sequence[str],
-        parent: pulumi.Resource,
-        prefix: str,
-    ) -> aws.iam.RolePolicy:
+    def access_statements(
+        self, *, write: bool = False, delete: bool = False, prefix: str = "*"
+    ) -> list[dict[str, Any]]:
+        """IAM statements to read (and optionally write / delete) objects under ``prefix``, with the
+        bucket's KMS key actions that go with them. For roles whose policy is assembled elsewhere."""
+        actions = [*grants.S3_READ, *(grants.S3_WRITE if write else ()), *(grants.S3_DELETE if delete else ())]
         statements = [grants.statement(actions, [self.bucket.arn, self.objects_arn(prefix)])]
         if self.kms_key_arn is not None:
+            kms_actions = grants.KMS_ENCRYPT_DECRYPT if write else grants.KMS_DECRYPT
             statements.append(grants.statement(kms_actions, self.kms_key_arn))
-        return grants.grant(name, role, statements, parent=parent)
+        return statements
 
     def grant_read(
         self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*"
     ) -> aws.iam.RolePolicy:
-        return self._grant(name, role, grants.S3_READ, grants.KMS_DECRYPT, parent, prefix)
-
-    def grant_write(
-        self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*"
-    ) -> aws.iam.RolePolicy:
-        return self._grant(name, role, grants.S3_WRITE, grants.KMS_ENCRYPT, parent, prefix)
+        return grants.grant(name, role, self.access_statements(prefix=prefix), parent=parent)
 
     def grant_read_write(
-        self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*"
+        self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource, prefix: str = "*", delete: bool = False
     ) -> aws.iam.RolePolicy:
-        return self._grant(name, role, (*grants.S3_READ, *grants.S3_WRITE), grants.KMS_ENCRYPT_DECRYPT, parent, prefix)
+        return grants.grant(name, role, self.access_statements(write=True, delete=delete, prefix=prefix), parent=parent)

@@ -223,12 +223,8 @@ class EnvironmentDelivery(pulumi.ComponentResource):
                 managed_policy_arn=None,  # CI roles only reach state and assume the stack roles
                 statements=[
                     grants.statement(grants.STS_ASSUME, deploy_targets, sid="AssumeStackProviders"),
-                    grants.statement(
-                        (*grants.S3_READ, *grants.S3_WRITE, *grants.S3_DELETE),
-                        [self.state_bucket.arn, self.state_bucket.objects_arn()],
-                        sid="PulumiState",
-                    ),
-                    grants.statement(grants.KMS_ENCRYPT_DECRYPT, self.state_key.arn, sid="StateAndSecrets"),
+                    # Pulumi state and config secrets: the state bucket with its key.
+                    *self.state_bucket.access_statements(write=True, delete=True),
                 ],
                 max_session_seconds=CI_SESSION_SECONDS,
             ),
@@ -243,10 +239,7 @@ class EnvironmentDelivery(pulumi.ComponentResource):
                 managed_policy_arn=None,  # CI roles only reach state and assume the stack roles
                 statements=[
                     grants.statement(grants.STS_ASSUME, preview_targets, sid="AssumeReadOnlyProviders"),
-                    grants.statement(
-                        grants.S3_READ, [self.state_bucket.arn, self.state_bucket.objects_arn()], sid="PulumiState"
-                    ),
-                    grants.statement(grants.KMS_DECRYPT, self.state_key.arn, sid="ConfigSecrets"),
+                    *self.state_bucket.access_statements(),
                 ],
                 max_session_seconds=CI_SESSION_SECONDS,
             ),

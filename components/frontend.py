@@ -394,20 +394,3 @@ class AdminFrontend(pulumi.ComponentResource):
                 "url": self.url,
             }
         )
-
-    def grant_release(self, name: str, role: aws.iam.Role, *, parent: pulumi.Resource) -> aws.iam.RolePolicy:
-        """What the CI release role needs: write and delete site objects (with the site key) and
-        invalidate this distribution. Name that role in ``releaseRoleArns`` so releases do not alert."""
-        return grants.grant(
-            name,
-            role,
-            [
-                grants.statement(
-                    (*grants.S3_READ, *grants.S3_WRITE, *grants.S3_DELETE),
-                    [self.site_bucket.arn, self.site_bucket.objects_arn()],
-                ),
-                grants.statement(grants.KMS_ENCRYPT_DECRYPT, self.site_key.arn),
-                grants.statement(grants.CLOUDFRONT_INVALIDATE, self.distribution.arn),
-            ],
-            parent=parent,
-        )

@@ -14,7 +14,6 @@ import pulumi_aws as aws
 
 # -- action lists (one place, so a reviewer sees every permission the platform hands out) ----------
 KMS_DECRYPT = ("kms:Decrypt", "kms:DescribeKey")
-KMS_ENCRYPT = ("kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 KMS_ENCRYPT_DECRYPT = ("kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 KMS_KEY_ADMIN = ("kms:*",)  # only ever for the owning account's root, in key policies
 S3_READ = ("s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation")
@@ -28,7 +27,6 @@ S3_WRITE = (
 S3_DELETE = ("s3:DeleteObject",)
 FIREHOSE_PUT = ("firehose:PutRecord", "firehose:PutRecordBatch")
 SSM_READ = ("ssm:GetParameters", "ssm:GetParameter")
-SECRETS_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 LAMBDA_INVOKE = ("lambda:InvokeFunction",)
 RDS_CONNECT = ("rds-db:connect",)
 SNS_PUBLISH = ("sns:Publish",)
@@ -55,7 +53,6 @@ XRAY_WRITE = (
 ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
 ECR_AUTH = ("ecr:GetAuthorizationToken",)  # has no resource-level scoping in IAM
 PINPOINT_SEND = ("mobiletargeting:SendMessages",)
-STATES_START = ("states:StartExecution",)
 # -- delivery (bootstrap/): the roles CI and Pulumi use in each account ----------------------------
 STS_ASSUME = ("sts:AssumeRole",)
 STS_ASSUME_WEB_IDENTITY = ("sts:AssumeRoleWithWebIdentity",)
@@ -131,7 +128,6 @@ IDENTITY_CENTER_MANAGE = (
     "organizations:List*",
     "sso:*",
 )
-CLOUDFRONT_INVALIDATE = ("cloudfront:CreateInvalidation", "cloudfront:GetInvalidation")
 
 
 def statement(

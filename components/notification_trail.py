@@ -101,3 +101,12 @@ class NotificationTrail(pulumi.ComponentResource):
         self.bucket_name = self.bucket.name
         self.key_arn = self.key.arn
         self.register_outputs({"bucket_arn": self.bucket_arn, "bucket_name": self.bucket_name, "key_arn": self.key_arn})
+
+    def writer_role_statements(self) -> list[dict[str, Any]]:
+        """The writer role's side of the grant (IAM in the environment account): the same actions the
+        bucket and key policies admit it for, on this bucket and key. Cross-account needs both sides."""
+        return [
+            grants.statement(WRITER_OBJECT_ACTIONS, pulumi.Output.concat(self.bucket_arn, f"/{TRAIL_PREFIX}*")),
+            grants.statement(WRITER_BUCKET_ACTIONS, self.bucket_arn),
+            grants.statement(WRITER_KEY_ACTIONS, self.key_arn),
+        ]

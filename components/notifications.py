@@ -190,14 +190,7 @@ class Notifications(pulumi.ComponentResource):
             f"{name}-firehose-writes-trail",
             firehose_role,
             [
-                grants.statement(
-                    ("s3:PutObject", "s3:AbortMultipartUpload"),
-                    pulumi.Output.concat(self.trail.bucket_arn, f"/{TRAIL_PREFIX}*"),
-                ),
-                grants.statement(
-                    ("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"), self.trail.bucket_arn
-                ),
-                grants.statement(("kms:GenerateDataKey", "kms:Decrypt"), self.trail.key_arn),
+                *self.trail.writer_role_statements(),
                 grants.statement(("logs:PutLogEvents",), pulumi.Output.concat(firehose_logs.arn, ":*")),
             ],
             parent=self,

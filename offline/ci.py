@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from offline.runner import PROJECT_DIR, STACKS
+from offline.runner import PROJECT_DIR, STACKS, read_stack_config
 from stack_config import bootstrap as names
-from stack_config.accounts import HOME_REGION
+from stack_config import parse_stack_config
 
 ACCOUNTS_KEY = "smartpost:accounts"
 
@@ -31,14 +31,15 @@ def _document(stack: str, project_dir: Path) -> dict[str, Any]:
 
 
 def ci_settings(stack: str, mode: str, project_dir: Path = PROJECT_DIR) -> dict[str, str]:
-    accounts = (_document(stack, project_dir).get("config") or {})[ACCOUNTS_KEY]
-    account_id = str(accounts["environment"]["accountId"])
+    # The stack's config as the program validates it: a bad stack file fails here, before any AWS call.
+    accounts = parse_stack_config(read_stack_config(stack, project_dir).values).accounts
+    account_id = accounts.environment.account_id
     role = names.GITHUB_DEPLOY_ROLE if mode == "deploy" else names.GITHUB_PREVIEW_ROLE
     return {
         "aws-role": names.role_arn(account_id, role),
-        "aws-region": HOME_REGION,
+        "aws-region": accounts.region,
         "backend-url": f"s3://{names.state_bucket_name(account_id)}",
-        "secrets-provider": names.secrets_provider(stack, HOME_REGION),
+        "secrets-provider": names.secrets_provider(stack, accounts.region),
     }
 
 

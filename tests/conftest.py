@@ -79,3 +79,15 @@ def descendants(recording: StackRecording, component_type: str) -> list[Recorded
         found.extend(children)
         frontier = {r.urn for r in children}
     return found
+
+
+def policy_statements(resource: RecordedResource, key: str = "policy") -> list[dict[str, Any]]:
+    """The statements of a resource's policy document (bucket, key, role or topic policy)."""
+    document = resource.inputs[key]
+    return list((json.loads(document) if isinstance(document, str) else document)["Statement"])
+
+
+def role_statements(recording: StackRecording, role: RecordedResource) -> list[dict[str, Any]]:
+    """Every statement of every inline policy attached to ``role``."""
+    policies = [p for p in recording.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id]
+    return [s for p in policies for s in policy_statements(p)]

@@ -155,6 +155,15 @@ def compliant_world(stack: str = "prod") -> World:
     w.add("aws:sns/topic:Topic", "alerts", {"kmsMasterKeyId": key})
     # Root console sign-ins reach EventBridge only in us-east-1: a forwarding rule lives there.
     w.add("aws:cloudwatch/eventRule:EventRule", "root-usage-global", {"region": "us-east-1", "eventPattern": "{}"})
+    w.add(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "root-usage-global-forward",
+        {
+            "region": "us-east-1",
+            "rule": "root-usage-global",
+            "arn": f"arn:aws:events:{REGION}:{ENV_ACCOUNT}:event-bus/default",
+        },
+    )
     w.add("aws:backup/vault:Vault", "vault", {"kmsKeyArn": key})
     w.add("aws:cloudwatch/logGroup:LogGroup", "app-logs", {"retentionInDays": 90, "kmsKeyId": key})
     w.add("aws:cloudwatch/logGroup:LogGroup", "trail-logs", {"retentionInDays": 365, "kmsKeyId": key})

@@ -12,6 +12,7 @@ import yaml
 from offline.mocks import RecordedResource, StackRecording
 from offline.runner import ProgramError, StackConfigFile, read_stack_config, run_program
 from stack_config import bootstrap as names
+from tests.conftest import role_statements
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BOOTSTRAP = PROJECT_DIR / "bootstrap"
@@ -34,11 +35,6 @@ def roles(recording: StackRecording) -> dict[str, RecordedResource]:
 
 def trust(role: RecordedResource) -> list[dict[str, Any]]:
     return json.loads(role.inputs["assumeRolePolicy"])["Statement"]
-
-
-def inline_policy(recording: StackRecording, role: RecordedResource) -> list[dict[str, Any]]:
-    policies = [p for p in recording.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id]
-    return [s for p in policies for s in json.loads(p.inputs["policy"])["Statement"]]
 
 
 def managed(recording: StackRecording, role: RecordedResource) -> set[str]:
@@ -89,7 +85,7 @@ def test_github_preview_role_trusts_pull_requests_and_reaches_only_read_only_rol
     assert statement["Condition"]["StringLike"] == {
         "token.actions.githubusercontent.com:sub": [f"repo:{REPO}:pull_request:ref:refs/pull/*/merge"]
     }
-    policy = inline_policy(recording, preview)
+    policy = role_statements(recording, preview)
     assumable = next(s["Resource"] for s in policy if s["Action"] == ["sts:AssumeRole"])
     assert assumable == [
         "arn:aws:iam::333333333333:role/smartpost-pulumi-preview",
@@ -126,7 +122,7 @@ def test_deploy_roles_can_neither_mint_keys_nor_rewrite_the_delivery_roles() -> 
         recording = bootstrap(b)
         role = roles(recording)[names.ENVIRONMENT_DEPLOY_ROLE if b == "dev" else names.logging_deploy_role("dev")]
         assert managed(recording, role) == {"arn:aws:iam::aws:policy/PowerUserAccess"}
-        denies = {s["Sid"]: s for s in inline_policy(recording, role) if s["Effect"] == "Deny"}
+        denies = {s["Sid"]: s for s in role_statements(recording, role) if s["Effect"] == "Deny"}
         assert "iam:CreateAccessKey" in denies["NoLongLivedCredentials"]["Action"]
         tampering = denies["NoDeliveryRoleTampering"]
         assert {"iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:PassRole"} <= set(tampering["Action"])
@@ -137,7 +133,7 @@ def test_preview_roles_read_configuration_but_no_data() -> None:
     recording = bootstrap("uat")
     role = roles(recording)[names.ENVIRONMENT_PREVIEW_ROLE]
     assert managed(recording, role) == {"arn:aws:iam::aws:policy/ReadOnlyAccess"}
-    (deny,) = inline_policy(recording, role)
+    (deny,) = role_statements(recording, role)
     assert deny["Effect"] == "Deny" and deny["Resource"] == "*"
     assert {"s3:GetObject", "secretsmanager:GetSecretValue", "ssm:GetParameter", "kms:Decrypt"} <= set(deny["Action"])
 

@@ -11,7 +11,7 @@ import pytest
 from offline.mocks import RecordedResource, StackRecording
 from offline.runner import ProgramError, run_program
 from stack_config.frontend import FrontendConfig
-from tests.conftest import section, stack_config_with
+from tests.conftest import policy_statements, section, stack_config_with
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -45,10 +45,6 @@ def log_bucket(stack: StackRecording) -> RecordedResource:
 
 def of_bucket(stack: StackRecording, type_token: str, bucket: RecordedResource) -> list[RecordedResource]:
     return [r for r in stack.of_type(type_token) if r.inputs.get("bucket") == bucket.outputs["bucket"]]
-
-
-def statements(policy_json: str) -> list[dict[str, Any]]:
-    return list(json.loads(policy_json)["Statement"])
 
 
 def web_acl(stack: StackRecording) -> RecordedResource:
@@ -87,23 +83,21 @@ def test_site_bucket_is_private_versioned_and_encrypted_with_the_site_key(stack:
 
 def test_site_bucket_policy_admits_cloudfront_only_for_this_distribution(stack: StackRecording) -> None:
     (policy,) = of_bucket(stack, BUCKET_POLICY, site_bucket(stack))
-    allows = [s for s in statements(policy.inputs["policy"]) if s["Effect"] == "Allow"]
+    allows = [s for s in policy_statements(policy) if s["Effect"] == "Allow"]
     assert len(allows) == 1
     (allow,) = allows
     assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
     assert allow["Action"] == ["s3:GetObject"]
     assert allow["Resource"] == f"{site_bucket(stack).outputs['arn']}/*"
     assert allow["Condition"] == {"StringEquals": {"AWS:SourceArn": distribution(stack).outputs["arn"]}}
-    denies = [s for s in statements(policy.inputs["policy"]) if s["Effect"] == "Deny"]
+    denies = [s for s in policy_statements(policy) if s["Effect"] == "Deny"]
     assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies)
 
 
 def test_site_key_lets_only_this_distribution_decrypt(stack: StackRecording) -> None:
     key = stack.named(KMS_KEY, "admin-panel-site-key-key")
     assert key.inputs["enableKeyRotation"] is True
-    (cloudfront,) = [
-        s for s in statements(key.inputs["policy"]) if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}
-    ]
+    (cloudfront,) = [s for s in policy_statements(key) if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}]
     assert cloudfront["Action"] == ["kms:Decrypt"]
     assert cloudfront["Condition"] == {"StringEquals": {"AWS:SourceArn": distribution(stack).outputs["arn"]}}
 

@@ -13,7 +13,7 @@ from components.notification_workflow import FUNCTIONS, definition
 from handlers.notification import errors
 from offline.mocks import RecordedResource, StackRecording
 from offline.runner import ProgramError, run_program
-from tests.conftest import section, stack_config_with
+from tests.conftest import role_statements, section, stack_config_with
 
 PREFIX = "notifications-"
 FUNCTION = "aws:lambda/function:Function"
@@ -47,9 +47,7 @@ def role_arn(stack: StackRecording, name: str) -> str:
 
 
 def statements_of(stack: StackRecording, role_name: str) -> list[dict[str, Any]]:
-    """Every statement of every inline policy attached to a role."""
-    role_id = stack.named(ROLE, role_name).id
-    return [s for p in stack.of_type(ROLE_POLICY) if p.inputs["role"] == role_id for s in doc(p)["Statement"]]
+    return role_statements(stack, stack.named(ROLE, role_name))
 
 
 def actions(statements: list[dict[str, Any]]) -> dict[str, set[str]]:

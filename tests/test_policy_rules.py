@@ -101,6 +101,11 @@ CASES: list[Case] = [
         {("aws-resource-region-allowed", "root-usage-global")},
     ),
     (
+        "us-east-1 event target that does more than forward home",
+        lambda w: edited(w.resources, "root-usage-global-forward", arn=w.arn("alerts")),
+        {("aws-resource-region-allowed", "root-usage-global-forward")},
+    ),
+    (
         "chatbot in Tokyo",
         lambda w: edited(w.resources, "slack", region="ap-northeast-1"),
         {("aws-resource-region-allowed", "slack")},
@@ -525,6 +530,11 @@ CASES: list[Case] = [
         {("cloudwatch-log-group-kms", "app-logs")},
     ),
     (
+        "log group with an AWS-managed key",
+        lambda w: edited(w.resources, "app-logs", kmsKeyId="alias/aws/logs"),
+        {("cloudwatch-log-group-kms", "app-logs")},
+    ),
+    (
         "CloudTrail log group 90 days",
         lambda w: edited(w.resources, "trail-logs", retentionInDays=90),
         {("cloudwatch-log-group-cloudtrail-retention", "trail-logs")},
@@ -540,6 +550,11 @@ CASES: list[Case] = [
         {("cloudtrail-trail-log-file-validation", "trail")},
     ),
     ("trail without key", lambda w: edited(w.resources, "trail", kmsKeyId=None), {("cloudtrail-trail-kms", "trail")}),
+    (
+        "Aurora with an AWS-managed key",
+        lambda w: edited(w.resources, "aurora", kmsKeyId="arn:aws:kms:ap-northeast-1:333333333333:alias/aws/rds"),
+        {("rds-cluster-storage-encrypted", "aurora")},
+    ),
     (
         "trail without S3 data events",
         lambda w: edited(

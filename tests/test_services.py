@@ -12,7 +12,7 @@ import pytest
 
 from offline.mocks import RecordedResource, StackRecording
 from offline.runner import run_program
-from tests.conftest import section, stack_config_with
+from tests.conftest import policy_statements, section, stack_config_with
 
 PREFIX = "services-"
 REPOSITORY = "aws:ecr/repository:Repository"
@@ -67,11 +67,6 @@ def by_service(recording: StackRecording, type_token: str, role: str) -> dict[st
 def containers(task_definition: RecordedResource) -> list[dict[str, Any]]:
     defs: list[dict[str, Any]] = json.loads(task_definition.inputs["containerDefinitions"])
     return defs
-
-
-def policy_statements(policy: RecordedResource) -> list[dict[str, Any]]:
-    statements: list[dict[str, Any]] = json.loads(policy.inputs["policy"])["Statement"]
-    return statements
 
 
 def as_list(value: Any) -> list[Any]:
@@ -511,25 +506,6 @@ def test_stateful_pieces_are_protected_in_prod_only(stack: StackRecording) -> No
     stateful += [k for k in stack.of_type(KEY) if k.name in (f"{PREFIX}ecr-kms-key", f"{PREFIX}parameters-kms-key")]
     assert len(stateful) == len(configured(stack)) + 3
     assert {r.protect for r in stateful} == {production}
-
-
-def test_services_component_exposes_the_interface_other_tiers_use() -> None:
-    from components.services import Services
-
-    interface = {
-        "alb_arn",
-        "alb_arn_suffix",
-        "alb_dns_name",
-        "alb_zone_id",
-        "cluster_name",
-        "cluster_arn",
-        "service_names",
-        "target_group_arn_suffixes",
-        "namespace_arn",
-        "parameter_kms_key_arn",
-        "web_acl_arn",
-    }
-    assert interface <= set(Services.__annotations__)
 
 
 def test_waf_helpers_build_reusable_rules_with_unique_priorities() -> None:

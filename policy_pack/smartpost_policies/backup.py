@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from smartpost_policies.common import Control, get, resource_policy
+from smartpost_policies.common import Control, customer_key, get, resource_policy
 
 BACKUP_VAULT = "aws:backup/vault:Vault"
 
 
-def _customer_key(value) -> bool:
-    return bool(value) and not str(value).startswith("alias/aws/")
-
-
 def _backup(args: ResourceValidationArgs, report) -> None:
-    if args.resource_type == BACKUP_VAULT and not _customer_key(get(args.props, "kmsKeyArn")):
+    if args.resource_type == BACKUP_VAULT and not customer_key(get(args.props, "kmsKeyArn")):
         report("The backup vault is not encrypted with a customer-managed key: set kms_key_arn.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from smartpost_policies.common import Control, as_list, get, resource_policy, truthy
+from smartpost_policies.common import Control, as_list, customer_key, get, resource_policy, truthy
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 S3_OBJECT = "AWS::S3::Object"
@@ -25,7 +25,7 @@ def _validation(args: ResourceValidationArgs, report) -> None:
 
 
 def _kms(args: ResourceValidationArgs, report) -> None:
-    if _trail(args) and not get(args.props, "kmsKeyId"):
+    if _trail(args) and not customer_key(get(args.props, "kmsKeyId")):
         report("The trail's log files are not encrypted with a customer key: set kms_key_id.")
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationArgs, Severity, StackValidationArgs
 
-from smartpost_policies.common import Control, config_value, each, get, known, references, resource_policy, stack_policy
+from smartpost_policies.common import (
+    Control,
+    config_value,
+    customer_key,
+    each,
+    get,
+    known,
+    references,
+    resource_policy,
+    stack_policy,
+)
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 TRAIL = "aws:cloudtrail/trail:Trail"
@@ -34,7 +44,7 @@ cloudwatch_log_group_retention = resource_policy(
 
 
 def _log_group_kms(args: ResourceValidationArgs, report) -> None:
-    if args.resource_type == LOG_GROUP and not get(args.props, "kmsKeyId"):
+    if args.resource_type == LOG_GROUP and not customer_key(get(args.props, "kmsKeyId")):
         report("The log group is not encrypted with a customer-managed key: set kms_key_id (LogSettings does).")
 
 

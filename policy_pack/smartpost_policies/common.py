@@ -200,6 +200,11 @@ def get(props: Any, *path: str | int, default: Any = None) -> Any:
     return value
 
 
+def customer_key(value: Any) -> bool:
+    """A KMS key reference that is not an AWS-managed key (``alias/aws/...``): a customer-managed key."""
+    return bool(value) and "alias/aws/" not in str(value)
+
+
 def truthy(value: Any) -> bool:
     """Booleans may arrive as strings ("true") from providers and JSON documents."""
     if isinstance(value, str):

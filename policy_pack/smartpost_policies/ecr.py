@@ -8,6 +8,7 @@ from pulumi_policy import ResourceValidationArgs, Severity, StackValidationArgs
 from smartpost_policies.common import (
     Control,
     as_list,
+    customer_key,
     each,
     get,
     known,
@@ -33,7 +34,7 @@ def _kms(args: ResourceValidationArgs, report) -> None:
     if args.resource_type != REPOSITORY:
         return
     configs = as_list(get(args.props, "encryptionConfigurations"))
-    if not any(get(c, "encryptionType") == "KMS" and get(c, "kmsKey") for c in configs):
+    if not any(get(c, "encryptionType") == "KMS" and customer_key(get(c, "kmsKey")) for c in configs):
         report("The repository is not encrypted with a customer key: encryption_type='KMS' with kms_key.")
 
 

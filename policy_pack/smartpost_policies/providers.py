@@ -52,7 +52,7 @@ EDGE_TYPES = [
     "aws:kms/alias:Alias",
 ]
 # Global-service events (root console sign-in, IAM, STS) reach EventBridge only in us-east-1: a rule there
-# forwards them to the home region's bus.
+# may forward them to the home region's bus, and do nothing else.
 GLOBAL_EVENT_REGION = "us-east-1"
 GLOBAL_EVENT_TYPES = ["aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"]
 # The Chatbot API is not in Tokyo (SPEC "Accounts, stacks, regions").
@@ -82,6 +82,15 @@ def _edge_allowed(args: ResourceValidationArgs) -> bool:
     return True
 
 
+def _forwards_home(args: ResourceValidationArgs) -> bool:
+    """A target outside the home region may only forward events to a home-region event bus."""
+    if args.resource_type != "aws:cloudwatch/eventTarget:EventTarget":
+        return True  # a rule does nothing without targets; its targets are judged here
+    homes = config_value(args, "homeRegions", HOME_REGIONS)
+    arn = str(get(args.props, "arn", default=""))
+    return any(arn.startswith(f"arn:aws:events:{home}:") and ":event-bus/" in arn for home in homes)
+
+
 def _region_allowed(args: ResourceValidationArgs, report) -> None:
     kind = args.resource_type
     if not kind.startswith("aws:") or any(
@@ -97,7 +106,7 @@ def _region_allowed(args: ResourceValidationArgs, report) -> None:
         allowed = list(config_value(args, "homeRegions", HOME_REGIONS))
         if kind in config_value(args, "edgeTypes", EDGE_TYPES) and _edge_allowed(args):
             allowed.append(config_value(args, "edgeRegion", EDGE_REGION))
-        if kind in config_value(args, "globalEventTypes", GLOBAL_EVENT_TYPES):
+        if kind in config_value(args, "globalEventTypes", GLOBAL_EVENT_TYPES) and _forwards_home(args):
             allowed.append(config_value(args, "globalEventRegion", GLOBAL_EVENT_REGION))
     if region not in allowed:
         report(f"The resource lands in {region}; allowed for {kind}: {', '.join(allowed)}.")
@@ -106,7 +115,7 @@ def _region_allowed(args: ResourceValidationArgs, report) -> None:
 aws_resource_region_allowed = resource_policy(
     name="aws-resource-region-allowed",
     description="Resources are in ap-northeast-1, except CloudFront's certificate/WAF (us-east-1), EventBridge "
-    "rules for global-service events (us-east-1), the Chatbot API region, and global services.",
+    "rules forwarding global-service events home (us-east-1), the Chatbot API region, and global services.",
     severity=Severity.HIGH,
     remediation="Use the stack's providers (ap-northeast-1); for CloudFront's WAF and certificate pass "
     "region='us-east-1' (pulumi-aws v7), for Chatbot one of its API regions.",

@@ -11,6 +11,7 @@ from smartpost_policies.common import (
     Control,
     as_list,
     config_value,
+    customer_key,
     each,
     get,
     is_production,
@@ -37,7 +38,7 @@ def _storage_encrypted(args: ResourceValidationArgs, report) -> None:
         return
     if not truthy(get(args.props, "storageEncrypted")):
         report("Storage is not encrypted: set storage_encrypted=True.")
-    elif not get(args.props, "kmsKeyId"):
+    elif not customer_key(get(args.props, "kmsKeyId")):
         report("Storage is encrypted with the AWS-managed key: set kms_key_id to a customer-managed key.")
 
 
@@ -72,7 +73,9 @@ def _not_public(args: ResourceValidationArgs, report) -> None:
 def _performance_insights_kms(args: ResourceValidationArgs, report) -> None:
     if args.resource_type not in (CLUSTER, CLUSTER_INSTANCE, INSTANCE):
         return
-    if truthy(get(args.props, "performanceInsightsEnabled")) and not get(args.props, "performanceInsightsKmsKeyId"):
+    if truthy(get(args.props, "performanceInsightsEnabled")) and not customer_key(
+        get(args.props, "performanceInsightsKmsKeyId")
+    ):
         report("Performance Insights is on without a customer key: set performance_insights_kms_key_id.")
 
 

@@ -16,6 +16,7 @@ from smartpost_policies.common import (
     Control,
     as_list,
     config_value,
+    customer_key,
     each,
     get,
     is_production,
@@ -147,7 +148,7 @@ def _kms_encryption(args: StackValidationArgs, report) -> None:
             rules = [r for c in _settings(bucket, configs) for r in _sse_rules(c)]
             if not rules or bucket.urn in exempt:
                 continue  # no configuration at all is s3-bucket-encryption's finding
-            if not any(a.startswith("aws:kms") and k and not k.startswith("alias/aws/") for a, k in rules):
+            if not any(a.startswith("aws:kms") and customer_key(k) for a, k in rules):
                 report(
                     "The bucket is not encrypted with a customer-managed KMS key (SSE-KMS, kms_master_key_id); "
                     "only ALB, CloudFront and S3 access log buckets may use SSE-S3.",

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from smartpost_policies.common import Control, get, resource_policy
+from smartpost_policies.common import Control, customer_key, get, resource_policy
 
 TOPIC = "aws:sns/topic:Topic"
 
 
-def _customer_key(value) -> bool:
-    return bool(value) and not str(value).startswith("alias/aws/")
-
-
 def _sns(args: ResourceValidationArgs, report) -> None:
-    if args.resource_type == TOPIC and not _customer_key(get(args.props, "kmsMasterKeyId")):
+    if args.resource_type == TOPIC and not customer_key(get(args.props, "kmsMasterKeyId")):
         report("The topic is not encrypted with a customer-managed key: set kms_master_key_id.")
 
 

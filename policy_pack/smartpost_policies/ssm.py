@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from smartpost_policies.common import Control, get, resource_policy
+from smartpost_policies.common import Control, customer_key, get, resource_policy
 
 PARAMETER = "aws:ssm/parameter:Parameter"
 
@@ -14,7 +14,7 @@ def _secure_string(args: ResourceValidationArgs, report) -> None:
         return
     if get(args.props, "type") != "SecureString":
         report(f"The parameter is a {get(args.props, 'type')}: store configuration and credentials as SecureString.")
-    elif not get(args.props, "keyId") or str(get(args.props, "keyId")).startswith("alias/aws/"):
+    elif not customer_key(get(args.props, "keyId")):
         report("The SecureString parameter uses the AWS-managed key: set key_id to a customer-managed key.")
 
 
